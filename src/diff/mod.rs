@@ -169,6 +169,25 @@ impl AgentDiff {
         self.cases.iter().filter(|c| c.outcome == outcome).count()
     }
 
+    /// The cases grouped by outcome, in `Outcome::ALL` order (regressions first), empty groups
+    /// left out, unchanged ones only when asked: what every printer lists, decided once.
+    pub fn groups(&self, include_unchanged: bool) -> Vec<(Outcome, Vec<&CaseDiff>)> {
+        Outcome::ALL
+            .into_iter()
+            .filter(|&o| include_unchanged || o != Outcome::Unchanged)
+            .map(|o| {
+                (
+                    o,
+                    self.cases
+                        .iter()
+                        .filter(|c| c.outcome == o)
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect()
+    }
+
     pub fn has_regression(&self) -> bool {
         self.count(Outcome::Regression) > 0
     }

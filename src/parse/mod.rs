@@ -235,6 +235,20 @@ fn read_stdin() -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The report folders under `path` (itself, or a tree of them); a folder holding none is one
+/// error naming it, so a typo in a path is never an empty pass.
+fn report_folders_in(path: &Path, errors: &mut Vec<Error>) -> Vec<folder::ReportFolder> {
+    let (folders, found_errors) = folder::find_report_folders(path);
+    errors.extend(found_errors);
+    if folders.is_empty() {
+        errors.push(Error::input(
+            path,
+            "no Autobahn report here (no index.json and no <agent>_case_<id>.json/.html files)",
+        ));
+    }
+    folders
+}
+
 /// Index-level view of report folders (or trees of them): reads index.json only, falls back to
 /// the case files when it is missing. One Run per report folder found.
 pub fn load_runs(paths: &[PathBuf]) -> Loaded<Run> {
@@ -248,15 +262,7 @@ pub fn load_runs(paths: &[PathBuf]) -> Loaded<Run> {
             continue;
         }
         if path.is_dir() {
-            let (folders, errors) = folder::find_report_folders(path);
-            out.errors.extend(errors);
-            if folders.is_empty() {
-                out.errors.push(Error::input(
-                    path,
-                    "no Autobahn report here (no index.json and no <agent>_case_<id>.json/.html files)",
-                ));
-            }
-            for f in folders {
+            for f in report_folders_in(path, &mut out.errors) {
                 out.items.push(run_from_folder(&f, &mut out.errors));
             }
         } else if !path.exists() {
@@ -437,15 +443,7 @@ pub fn load_reports(
             continue;
         }
         if path.is_dir() {
-            let (folders, errors) = folder::find_report_folders(path);
-            out.errors.extend(errors);
-            if folders.is_empty() {
-                out.errors.push(Error::input(
-                    path,
-                    "no Autobahn report here (no index.json and no <agent>_case_<id>.json/.html files)",
-                ));
-            }
-            for f in folders {
+            for f in report_folders_in(path, &mut out.errors) {
                 load_folder_reports(&f, agent, select, &mut out);
             }
         } else if !path.exists() {

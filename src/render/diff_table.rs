@@ -104,14 +104,7 @@ pub fn render(diffs: &[AgentDiff], show_unchanged: bool, width: Option<u16>) -> 
             .map(|o| format!("{} {}", d.count(*o), o.as_str()))
             .collect();
         let _ = writeln!(out, "{}", counts.join(" · "));
-        for o in Outcome::ALL {
-            if o == Outcome::Unchanged && !show_unchanged {
-                continue;
-            }
-            let rows: Vec<&CaseDiff> = d.cases.iter().filter(|c| c.outcome == o).collect();
-            if rows.is_empty() {
-                continue;
-            }
+        for (o, rows) in d.groups(show_unchanged) {
             let _ = writeln!(out, "\n{} ({})", outcome_title(o), rows.len());
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED)

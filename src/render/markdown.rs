@@ -24,14 +24,7 @@ pub fn diff(diffs: &[AgentDiff], show_unchanged: bool) -> String {
             .map(|o| format!("**{}** {}", d.count(*o), o.as_str()))
             .collect();
         let _ = writeln!(out, "{}\n", counts.join(" · "));
-        for o in Outcome::ALL {
-            if o == Outcome::Unchanged && !show_unchanged {
-                continue;
-            }
-            let rows: Vec<&CaseDiff> = d.cases.iter().filter(|c| c.outcome == o).collect();
-            if rows.is_empty() {
-                continue;
-            }
+        for (o, rows) in d.groups(show_unchanged) {
             let _ = writeln!(out, "#### {} ({})\n", outcome_title(o), rows.len());
             let _ = writeln!(out, "| Case | Description | Behavior | Close | Code |");
             let _ = writeln!(out, "|---|---|---|---|---|");
